@@ -1,4 +1,4 @@
-import { handle, ok } from '../lib/http/edge';
+import { handle, ok } from '../lib/http';
 
 /** GET /health: open, touches nothing. */
 export const handler = handle({}, async () => ok({ status: 'ok' }));

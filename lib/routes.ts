@@ -22,29 +22,132 @@ export interface Route {
 }
 
 export const routes: readonly Route[] = [
-  { name: 'Health', method: 'GET', path: '/health', handler: 'functions/health', auth: false, access: 'none' },
-  { name: 'OpenApi', method: 'GET', path: '/openapi.json', handler: 'functions/openapi', auth: false, access: 'none' },
-  { name: 'GetCurrentAccount', method: 'GET', path: '/accounts/current', handler: 'functions/accounts/get-current', auth: true, access: 'read' },
-  { name: 'SwitchAccount', method: 'PUT', path: '/accounts/current', handler: 'functions/accounts/switch', auth: true, access: 'write' },
-  { name: 'ListAccounts', method: 'GET', path: '/accounts', handler: 'functions/accounts/list', auth: true, access: 'read' },
-  { name: 'CreateAccount', method: 'POST', path: '/accounts', handler: 'functions/accounts/create', auth: true, access: 'write' },
-  { name: 'CreateChild', method: 'POST', path: '/accounts/create-child', handler: 'functions/accounts/create-child', auth: true, access: 'write' },
-  { name: 'GetAccount', method: 'GET', path: '/accounts/{customerId}', handler: 'functions/accounts/get', auth: true, access: 'read' },
-  { name: 'DeleteAccount', method: 'DELETE', path: '/accounts/{customerId}', handler: 'functions/accounts/delete', auth: true, access: 'write' },
-  { name: 'SetDomain', method: 'PATCH', path: '/accounts/{customerId}/domain', handler: 'functions/accounts/set-domain', auth: true, access: 'write' },
-  { name: 'GetMembership', method: 'GET', path: '/accounts/{customerId}/membership', handler: 'functions/membership/get', auth: true, access: 'read' },
-  { name: 'SetMembership', method: 'PATCH', path: '/accounts/{customerId}/membership', handler: 'functions/membership/set', auth: true, access: 'write' },
-  { name: 'GetPreferences', method: 'GET', path: '/notification-preferences', handler: 'functions/preferences/get', auth: true, access: 'read' },
-  { name: 'PutPreferences', method: 'PUT', path: '/notification-preferences', handler: 'functions/preferences/put', auth: true, access: 'write' },
+  {
+    name: 'Health',
+    method: 'GET',
+    path: '/health',
+    handler: 'functions/health',
+    auth: false,
+    access: 'none',
+  },
+  {
+    name: 'OpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'functions/openapi',
+    auth: false,
+    access: 'none',
+  },
+  {
+    name: 'GetCurrentAccount',
+    method: 'GET',
+    path: '/accounts/current',
+    handler: 'functions/accounts/get-current',
+    auth: true,
+    access: 'read',
+  },
+  {
+    name: 'SwitchAccount',
+    method: 'PUT',
+    path: '/accounts/current',
+    handler: 'functions/accounts/switch',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'ListAccounts',
+    method: 'GET',
+    path: '/accounts',
+    handler: 'functions/accounts/list',
+    auth: true,
+    access: 'read',
+  },
+  {
+    name: 'CreateAccount',
+    method: 'POST',
+    path: '/accounts',
+    handler: 'functions/accounts/create',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'CreateChild',
+    method: 'POST',
+    path: '/accounts/create-child',
+    handler: 'functions/accounts/create-child',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'GetAccount',
+    method: 'GET',
+    path: '/accounts/{customerId}',
+    handler: 'functions/accounts/get',
+    auth: true,
+    access: 'read',
+  },
+  {
+    name: 'DeleteAccount',
+    method: 'DELETE',
+    path: '/accounts/{customerId}',
+    handler: 'functions/accounts/delete',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'SetDomain',
+    method: 'PATCH',
+    path: '/accounts/{customerId}/domain',
+    handler: 'functions/accounts/set-domain',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'GetMembership',
+    method: 'GET',
+    path: '/accounts/{customerId}/membership',
+    handler: 'functions/membership/get',
+    auth: true,
+    access: 'read',
+  },
+  {
+    name: 'SetMembership',
+    method: 'PATCH',
+    path: '/accounts/{customerId}/membership',
+    handler: 'functions/membership/set',
+    auth: true,
+    access: 'write',
+  },
+  {
+    name: 'GetPreferences',
+    method: 'GET',
+    path: '/notification-preferences',
+    handler: 'functions/preferences/get',
+    auth: true,
+    access: 'read',
+  },
+  {
+    name: 'PutPreferences',
+    method: 'PUT',
+    path: '/notification-preferences',
+    handler: 'functions/preferences/put',
+    auth: true,
+    access: 'write',
+  },
 ];
 
 /** The Cognito post-confirmation trigger: same layering, no HTTP. */
 export const triggers = [
-  { name: 'PostConfirmation', handler: 'functions/triggers/post-confirmation', access: 'write' as TableAccess },
+  {
+    name: 'PostConfirmation',
+    handler: 'functions/triggers/post-confirmation',
+    access: 'write' as TableAccess,
+  },
 ] as const;
 
 /** Routes whose body is JSON (POST, PUT, PATCH): the edge enforces size, type and parse for these. */
-export const hasBody = (method: HttpMethod): boolean => method === 'POST' || method === 'PUT' || method === 'PATCH';
+export const hasBody = (method: HttpMethod): boolean =>
+  method === 'POST' || method === 'PUT' || method === 'PATCH';
 
 /**
  * Matches a request the way API Gateway does: exact literal segments win over `{param}` ones

@@ -26,7 +26,8 @@ export async function recordUser(sub: string, email: string | null, now: string)
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.profile(sub),
-      UpdateExpression: 'SET #sub = if_not_exists(#sub, :sub), email = if_not_exists(email, :email), createdAt = if_not_exists(createdAt, :now)',
+      UpdateExpression:
+        'SET #sub = if_not_exists(#sub, :sub), email = if_not_exists(email, :email), createdAt = if_not_exists(createdAt, :now)',
       ExpressionAttributeNames: { '#sub': 'sub' },
       ExpressionAttributeValues: { ':sub': sub, ':email': email, ':now': now },
     }),

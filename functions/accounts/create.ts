@@ -1,0 +1,12 @@
+import { accountEtag, accountView, created, handle } from '../../lib/http';
+import { createAccount } from '../../lib/operations/accounts';
+import { CreateAccountBody } from '../../lib/schemas/accounts';
+
+/** POST /accounts: body {company, name}; a new STANDALONE account, the caller its SUPER_ADMIN. */
+export const handler = handle({ body: CreateAccountBody, idempotent: true }, async ({ caller, body }) => {
+  const account = await createAccount(caller, body);
+  return created(accountView(account), {
+    location: `/accounts/${account.account.id}`,
+    ...accountEtag(account),
+  });
+});

@@ -1,0 +1,53 @@
+import type { AccessibleAccount } from '../domain/account';
+import { DomainError, notFound } from '../domain/errors';
+import { effectiveRole } from '../domain/roles';
+import type { Caller } from '../domain/user';
+import { isAccountId } from '../schemas/common';
+import { listAccessible } from '../store/accessible';
+import { loadAccessFacts } from '../store/accounts';
+import { getProfile } from '../store/users';
+
+/**
+ * The caller's access to one account, with their effective role. Anything they cannot reach —
+ * malformed, unknown, deleted or someone else's — is the same 404, so nothing is revealed.
+ */
+export async function accessTo(
+  caller: Caller,
+  accountId: string,
+  parentHint?: string | null,
+): Promise<AccessibleAccount> {
+  const found = await tryAccess(caller, accountId, parentHint);
+  if (!found) throw notFound();
+  return found;
+}
+
+async function tryAccess(caller: Caller, accountId: string, parentHint?: string | null) {
+  if (!isAccountId(accountId)) return undefined;
+  const facts = await loadAccessFacts(caller.sub, accountId, parentHint);
+  const role = facts && effectiveRole(facts.direct, facts.onParent);
+  return facts && role ? { account: facts.account, role } : undefined;
+}
+
+/**
+ * The account a request acts in: `X-Customer-Id` when given; else the user's default (the last one
+ * switched to, or the first they got access to). A default that is no longer reachable (a deleted
+ * child) falls back to its parent when reachable, else to the first account in the user's list.
+ */
+export async function currentAccount(
+  caller: Caller,
+  selected: string | undefined,
+): Promise<AccessibleAccount> {
+  if (selected !== undefined) return accessTo(caller, selected);
+  const profile = await getProfile(caller.sub);
+  if (profile?.defaultAccountId) {
+    const chosen = await tryAccess(caller, profile.defaultAccountId, profile.defaultParentId);
+    if (chosen) return chosen;
+    if (profile.defaultParentId) {
+      const parent = await tryAccess(caller, profile.defaultParentId);
+      if (parent) return parent;
+    }
+  }
+  const [first] = (await listAccessible(caller.sub, 1)).items;
+  if (first) return first;
+  throw new DomainError('NO_CURRENT_ACCOUNT', 'You have no account yet');
+}

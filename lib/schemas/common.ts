@@ -1,0 +1,33 @@
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// English messages for details[]; zod/mini ships none by default (a few KB).
+z.config(en());
+
+const codePoints = (s: string): number => [...s].length;
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+
+/** A trimmed, non-empty string of at most 200 code points, stored trimmed. */
+export const Text = z.string().check(
+  z.trim(),
+  z.refine((s) => s.length > 0, 'Must not be empty'),
+  z.refine((s) => codePoints(s) <= 200, 'Must be at most 200 characters'),
+);
+
+/** A display name: Text without control or format characters (Unicode Cc, Cf). */
+export const DisplayName = Text.check(
+  z.refine((s) => !CONTROL_OR_FORMAT.test(s), 'Must not contain control or format characters'),
+);
+
+/**
+ * An account id in a body: any non-empty string passes the schema; one that is not a well-formed
+ * id is simply unknown (404), so the caller learns nothing from its shape.
+ */
+export const BodyAccountId = z.string().check(z.minLength(1, 'Must be a non-empty string'));
+
+/** Opaque URL-safe ids of at most 64 characters. */
+export const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const isAccountId = (value: string): boolean => ACCOUNT_ID.test(value);
+
+export type Infer<T extends z.ZodMiniType> = z.infer<T>;
+export { z };

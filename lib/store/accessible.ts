@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccessibleAccount } from '../domain/account';
+import { DomainError } from '../domain/errors';
+import { effectiveRole, type Role } from '../domain/roles';
+import { getRole } from './accounts';
+import { batchGet, itemOf } from './batch';
+import { ddb, tableName } from './client';
+import { toAccount, toMembership } from './items';
+import { keys } from './keys';
+
+/**
+ * A user's accessible accounts, one page at a time, in a stable order: their direct memberships in
+ * account-id order, each parent immediately followed by its children in id order. A direct
+ * membership on a child whose parent the user also belongs to is skipped there, because the child
+ * is listed under its parent (with the higher of the two roles) — so every account appears once.
+ *
+ * The cursor records where the walk stopped: the last direct membership listed (`a`) and, inside a
+ * parent's children, that parent (`p`) and the last child listed (`c`).
+ */
+interface Position {
+  a: string;
+  p?: string;
+  c?: string;
+}
+
+export interface Page {
+  items: AccessibleAccount[];
+  nextCursor: string | null;
+}
+
+export async function listAccessible(sub: string, limit: number, cursor?: string): Promise<Page> {
+  const position: Position = cursor ? decodeCursor(sub, cursor) : { a: '' };
+  const items: AccessibleAccount[] = [];
+  let exhausted = false;
+
+  while (items.length < limit && !exhausted) {
+    if (position.p !== undefined) {
+      const done = await listChildren(sub, position, limit - items.length, items);
+      if (done) {
+        position.p = undefined;
+        position.c = undefined;
+      }
+      continue;
+    }
+    exhausted = await listDirect(sub, position, limit - items.length, items);
+  }
+  return { items, nextCursor: exhausted && position.p === undefined ? null : encodeCursor(sub, position) };
+}
+
+/** Lists direct memberships after `position.a`; stops after a parent so its children come next. */
+async function listDirect(
+  sub: string,
+  position: Position,
+  room: number,
+  into: AccessibleAccount[],
+): Promise<boolean> {
+  const page = await ddb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.userPk(sub), ':prefix': keys.membershipPrefix },
+      ExclusiveStartKey: position.a ? keys.membership(sub, position.a) : undefined,
+      Limit: room,
+    }),
+  );
+  const memberships = (page.Items ?? []).map(toMembership);
+  if (memberships.length === 0) return true;
+
+  // The accounts, and the user's memberships on the parents of any children among them.
+  const found = await batchGet([
+    ...memberships.map((m) => keys.account(m.accountId)),
+    ...memberships.flatMap((m) => (m.parentId ? [keys.membership(sub, m.parentId)] : [])),
+  ]);
+  for (const m of memberships) {
+    position.a = m.accountId;
+    const row = itemOf(found, keys.account(m.accountId));
+    if (!row) continue; // deleted a moment ago: grants nothing
+    if (m.parentId && itemOf(found, keys.membership(sub, m.parentId))) continue; // listed under its parent
+    const account = toAccount(row);
+    into.push({ account, role: m.role });
+    if (account.childCount > 0) {
+      position.p = account.id;
+      position.c = '';
+      return false;
+    }
+  }
+  // A query cut short by Limit or by its 1 MB page may have more; the next turn asks again.
+  return page.LastEvaluatedKey === undefined && memberships.length < room;
+}
+
+/** Lists the children of `position.p` after `position.c`; true when they are all listed. */
+async function listChildren(
+  sub: string,
+  position: Position,
+  room: number,
+  into: AccessibleAccount[],
+): Promise<boolean> {
+  const parentId = position.p as string;
+  const after = position.c ?? '';
+  const [onParent, page, directOnChildren] = await Promise.all([
+    getRole(sub, parentId),
+    ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :after',
+        ExpressionAttributeValues: { ':pk': keys.childrenOf(parentId), ':after': after },
+        Limit: room,
+      }),
+    ),
+    directRolesOnChildren(sub, parentId, after),
+  ]);
+  if (!onParent) return true; // the membership went away between pages: nothing more to inherit
+  const children = (page.Items ?? []).map(toAccount);
+  for (const child of children) {
+    into.push({ account: child, role: effectiveRole(directOnChildren.get(child.id), onParent) as Role });
+    position.c = child.id;
+  }
+  return page.LastEvaluatedKey === undefined && children.length < room;
+}
+
+/** The user's direct roles on children of one parent (usually none): one query on gsi2. */
+async function directRolesOnChildren(
+  sub: string,
+  parentId: string,
+  after: string,
+): Promise<Map<string, Role>> {
+  const roles = new Map<string, Role>();
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :after',
+        ExpressionAttributeValues: { ':pk': keys.childMembershipsOf(sub, parentId), ':after': after },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) roles.set(item.accountId as string, item.role as Role);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return roles;
+}
+
+/**
+ * Cursors are opaque, bound to the caller and to this listing, and integrity-checked: anything
+ * this API did not issue to this caller is rejected. They are not capabilities: every read behind
+ * one is scoped to the caller's own memberships, so no cursor can reach another user's data.
+ */
+const LISTING = 'accounts';
+const digest = (sub: string, body: string): string =>
+  createHash('sha256').update(`${LISTING}\u0000${sub}\u0000${body}`).digest('base64url').slice(0, 22);
+
+function encodeCursor(sub: string, position: Position): string {
+  const body = Buffer.from(JSON.stringify(position)).toString('base64url');
+  return `${body}.${digest(sub, body)}`;
+}
+
+function decodeCursor(sub: string, cursor: string): Position {
+  const [body, mac, extra] = cursor.split('.');
+  if (body && mac && extra === undefined && mac === digest(sub, body)) {
+    try {
+      const value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      if (typeof value?.a === 'string') return value as Position;
+    } catch {
+      // falls through to the rejection below
+    }
+  }
+  throw new DomainError('VALIDATION_FAILED', 'Invalid query parameters', [
+    { path: 'cursor', message: 'Not a cursor issued for this listing' },
+  ]);
+}
