@@ -81,7 +81,7 @@ async function listDirect(
     into.push({ account, role: m.role });
     if (account.childCount > 0) {
       position.p = account.id;
-      position.c = '';
+      position.c = undefined;
       return false;
     }
   }
@@ -97,19 +97,16 @@ async function listChildren(
   into: AccessibleAccount[],
 ): Promise<boolean> {
   const parentId = position.p as string;
-  const after = position.c ?? '';
   const [onParent, page, directOnChildren] = await Promise.all([
     getRole(sub, parentId),
     ddb().send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :after',
-        ExpressionAttributeValues: { ':pk': keys.childrenOf(parentId), ':after': after },
+        ...keyAfter('gsi1', keys.childrenOf(parentId), position.c),
         Limit: room,
       }),
     ),
-    directRolesOnChildren(sub, parentId, after),
+    directRolesOnChildren(sub, parentId, position.c),
   ]);
   if (!onParent) return true; // the membership went away between pages: nothing more to inherit
   const children = (page.Items ?? []).map(toAccount);
@@ -120,11 +117,20 @@ async function listChildren(
   return page.LastEvaluatedKey === undefined && children.length < room;
 }
 
+/** A key condition on an index partition, after a sort key when there is one (keys cannot be empty). */
+function keyAfter(index: 'gsi1' | 'gsi2', partition: string, sortKey: string | undefined) {
+  return {
+    IndexName: index,
+    KeyConditionExpression: `${index}pk = :pk${sortKey ? ` AND ${index}sk > :after` : ''}`,
+    ExpressionAttributeValues: { ':pk': partition, ...(sortKey ? { ':after': sortKey } : {}) },
+  };
+}
+
 /** The user's direct roles on children of one parent (usually none): one query on gsi2. */
 async function directRolesOnChildren(
   sub: string,
   parentId: string,
-  after: string,
+  afterId: string | undefined,
 ): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -132,9 +138,7 @@ async function directRolesOnChildren(
     const page = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :after',
-        ExpressionAttributeValues: { ':pk': keys.childMembershipsOf(sub, parentId), ':after': after },
+        ...keyAfter('gsi2', keys.childMembershipsOf(sub, parentId), afterId),
         ExclusiveStartKey,
       }),
     );
