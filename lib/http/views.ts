@@ -18,3 +18,16 @@ export function accountView({ account, role }: AccessibleAccount) {
 
 /** The account's ETag: its stored version, whoever asks. */
 export const accountEtag = ({ account }: AccessibleAccount) => ({ etag: etag(account.version) });
+
+/** The contract's membership object: the account's membership settings. */
+export function membershipView(account: AccessibleAccount['account']) {
+  return {
+    customerId: account.id,
+    allowDomainAutoJoin: account.allowDomainAutoJoin,
+    customerDomain: account.customerDomain,
+    updatedAt: account.settingsUpdatedAt,
+  };
+}
+
+/** The membership's ETag: its own version, which the account's ETag does not follow. */
+export const membershipEtag = ({ account }: AccessibleAccount) => ({ etag: etag(account.settingsVersion) });

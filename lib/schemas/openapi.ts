@@ -8,6 +8,7 @@ import {
   SwitchAccountBody,
 } from './accounts';
 import { z } from './common';
+import { DomainBody, Membership, MembershipBody } from './domains';
 import { ErrorBody } from './errors';
 
 /**
@@ -70,6 +71,23 @@ export const operations: Record<string, Operation> = {
   },
   GetAccount: { summary: 'An account', status: 200, response: Account, etag: true },
   DeleteAccount: { summary: 'Delete a child account', status: 204 },
+  SetDomain: {
+    summary: "Set or remove the account's domain",
+    body: DomainBody,
+    status: 200,
+    response: Account,
+    etag: true,
+    ifMatch: true,
+  },
+  GetMembership: { summary: 'Membership settings', status: 200, response: Membership, etag: true },
+  SetMembership: {
+    summary: 'Change membership settings',
+    body: MembershipBody,
+    status: 200,
+    response: Membership,
+    etag: true,
+    ifMatch: true,
+  },
 };
 
 const schema = (s: z.ZodMiniType, io: 'input' | 'output') => {

@@ -1,0 +1,42 @@
+import type { AccessibleAccount, AccountRecord } from '../domain/account';
+import { assertNotPublicMailbox, assertOwnsDomain, domainTaken } from '../domain/domains';
+import { notFound, preconditionFailed } from '../domain/errors';
+import { assertCanRemoveDomain } from '../domain/membership';
+import type { Caller } from '../domain/user';
+import * as store from '../store/domains';
+
+/** If-Match as the edge parsed it: `*` matches any version, else the edge matched the target's. */
+export type IfMatchGiven = { any: boolean } | undefined;
+
+/**
+ * PATCH /accounts/:id/domain, after the edge's 400 (shape, already normalised) / 404 / 403 / 412.
+ * The operation's rules, in the contract's order: public mailbox list → ownership → taken by
+ * another account → same value as now (a no-op: no write, no new version; decided by the store on a
+ * consistent read). `null` removes the domain and frees it, unless auto-join is on. The store
+ * re-checks all of it atomically.
+ */
+export async function setCustomerDomain(
+  caller: Caller,
+  target: AccessibleAccount,
+  domain: string | null,
+  ifMatch: IfMatchGiven,
+  now = new Date().toISOString(),
+): Promise<AccessibleAccount> {
+  const { account } = target;
+  if (domain !== null) {
+    assertNotPublicMailbox(domain);
+    assertOwnsDomain(caller, domain);
+    const owner = await store.domainOwner(domain);
+    if (owner !== undefined && owner !== account.id) throw domainTaken(domain);
+  }
+  if (domain === null) assertCanRemoveDomain(account);
+
+  // The edge compared If-Match with this version; the write must still find it.
+  const expected = ifMatch && !ifMatch.any ? account.version : undefined;
+  const admit: (fresh: AccountRecord | undefined) => asserts fresh is AccountRecord = (fresh) => {
+    if (!fresh) throw notFound();
+    if (expected !== undefined && fresh.version !== expected) throw preconditionFailed();
+    if (domain === null) assertCanRemoveDomain(fresh);
+  };
+  return { account: await store.setCustomerDomain(account.id, domain, now, admit), role: target.role };
+}
