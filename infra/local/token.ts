@@ -40,15 +40,18 @@ export async function issueToken(
   }
   if (status !== 'CONFIRMED') {
     // cognito-local hands the trigger `email_verified` only if it is set before confirmation, and
-    // only together with `email`. Unverified is stated explicitly, as Cognito would.
-    await cognitoRequest(endpoint, 'AdminUpdateUserAttributes', {
-      UserPoolId: userPoolId,
-      Username: username,
-      UserAttributes: [
-        { Name: 'email', Value: username },
-        { Name: 'email_verified', Value: options.unverified ? 'false' : 'true' },
-      ],
-    });
+    // accepts it only together with `email`. Unverified means leaving it unset: cognito-local
+    // would turn a stored "false" into `email_verified: true` in the token (Boolean("false")).
+    if (!options.unverified) {
+      await cognitoRequest(endpoint, 'AdminUpdateUserAttributes', {
+        UserPoolId: userPoolId,
+        Username: username,
+        UserAttributes: [
+          { Name: 'email', Value: username },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      });
+    }
     // Runs the post-confirmation trigger. NotAuthorized: a concurrent call confirmed it first.
     await cognitoRequest(endpoint, 'AdminConfirmSignUp', {
       UserPoolId: userPoolId,

@@ -13,6 +13,9 @@ import { scanAll } from './dynamo';
 export interface TestStack {
   /** The gateway, e.g. http://localhost:41234. */
   readonly url: string;
+  /** PORT and DATA_DIR of this stack (its stack.json is what the token command reads). */
+  readonly port: number;
+  readonly dataDir: string;
   readonly tableName: string;
   readonly dynamodbEndpoint: string;
   readonly cognitoEndpoint: string;
@@ -42,8 +45,9 @@ export async function startTestStack(
   const logs: string[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
+      const port = await freePortBlock(4);
       const stack = await startStack({
-        port: await freePortBlock(4),
+        port,
         dataDir,
         dynamodb: { endpoint: dynamodbEndpoint, tableName },
         gateway: { handlers: options.handlers, throttleRps: options.throttleRps },
@@ -52,6 +56,8 @@ export async function startTestStack(
       const client = DynamoDBDocumentClient.from(localClient(dynamodbEndpoint));
       return {
         ...stack,
+        port,
+        dataDir,
         logs,
         token: (email, opts) => issueToken(stack, email, opts),
         scanAll: () => scanAll(client, tableName),
