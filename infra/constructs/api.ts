@@ -83,7 +83,7 @@ export class Api extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** The routes by route-table name. */
   readonly routes: ReadonlyMap<string, HttpRoute>;
-  /** The invoke URL of the stage, with a trailing slash. */
+  /** The base URL clients call (the `$default` stage is served at the endpoint itself), no trailing slash. */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -127,7 +127,7 @@ export class Api extends Construct {
         format: accessLogFormat,
       },
     });
-    this.url = this.stage.url;
+    this.url = this.httpApi.apiEndpoint;
 
     // ID tokens of the one app client: `aud` must be its client id (Cognito issuer of this pool).
     this.authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
