@@ -14,7 +14,7 @@ export function ddb(): DynamoDBDocumentClient {
     const { dynamodbEndpoint } = config();
     const client = new DynamoDBClient({
       maxAttempts: 3,
-      requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+      requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
       ...(dynamodbEndpoint
         ? {
             endpoint: dynamodbEndpoint,

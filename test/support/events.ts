@@ -1,4 +1,8 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { matchRoute } from '../../lib/routes';
 
 /**
@@ -44,7 +48,13 @@ export function apiEvent(req: ApiRequest): APIGatewayProxyEventV2WithJWTAuthoriz
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method, path: path as string, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method: req.method,
+        path: path as string,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: `test-${now}-${Math.random().toString(36).slice(2)}`,
       routeKey: `${req.method} ${match.route.path}`,
       stage: '$default',
@@ -67,7 +77,11 @@ export function apiEvent(req: ApiRequest): APIGatewayProxyEventV2WithJWTAuthoriz
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-const context = { functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 } as Context;
+const context = {
+  functionName: 'test',
+  awsRequestId: 'test',
+  getRemainingTimeInMillis: () => 10_000,
+} as Context;
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -79,7 +93,8 @@ export interface ApiResponse<T = any> {
 export async function call<T = any>(req: ApiRequest): Promise<ApiResponse<T>> {
   const match = matchRoute(req.method, req.path.split('?')[0] as string);
   if (!match) throw new Error(`No route for ${req.method} ${req.path}`);
-  const module = (await import(`../../${match.route.handler}.ts`)) as {
+  const url = new URL(`../../${match.route.handler}.ts`, import.meta.url).href;
+  const module = (await import(/* @vite-ignore */ url)) as {
     handler: (e: unknown, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
   };
   const result = await module.handler(apiEvent(req), context);
