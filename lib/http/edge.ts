@@ -12,6 +12,7 @@ import type { Caller } from '../domain/user';
 import { accessTo, currentAccount } from '../operations/access';
 import { errorReply } from './errors';
 import { type IfMatch, matches, parseIfMatch } from './etag';
+import { idempotently } from './idempotency';
 import { logger } from './logger';
 import { type Reply, toResult } from './response';
 
@@ -59,7 +60,10 @@ export function handle<const S extends Spec>(spec: S, route: (input: Input<S>) =
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(replies())
     .use(edge(spec))
-    .handler(async (event) => route(inputs.get(event) as Input<S>) as unknown as Result);
+    .handler(async (event, context) => {
+      const input = inputs.get(event) as Input<S>;
+      return (await idempotently(input, event, context, () => route(input))) as unknown as Result;
+    });
 }
 
 /** Turns the route's Reply, or whatever it threw, into the HTTP result with the shared headers. */
