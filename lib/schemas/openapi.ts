@@ -7,9 +7,10 @@ import {
   ListAccountsQuery,
   SwitchAccountBody,
 } from './accounts';
-import { z } from './common';
+import * as z from 'zod/mini';
 import { DomainBody, Membership, MembershipBody } from './domains';
 import { ErrorBody } from './errors';
+import { Preferences, PutPreferencesBody } from './preferences';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests (zod's own
@@ -85,6 +86,20 @@ export const operations: Record<string, Operation> = {
     body: MembershipBody,
     status: 200,
     response: Membership,
+    etag: true,
+    ifMatch: true,
+  },
+  GetPreferences: {
+    summary: "The caller's notification preferences (the defaults until they save some)",
+    status: 200,
+    response: Preferences,
+    etag: true,
+  },
+  PutPreferences: {
+    summary: "Replace the caller's notification preferences",
+    body: PutPreferencesBody,
+    status: 200,
+    response: Preferences,
     etag: true,
     ifMatch: true,
   },
