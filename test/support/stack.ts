@@ -81,12 +81,12 @@ export async function freePortBlock(size: number): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 40_000);
     let free = true;
-    for (let port = base; free && port < base + size; port++) free = await isFree(port);
+    for (let port = base; free && port < base + size; port++) free = await isPortFree(port);
     if (free) return base;
   }
 }
 
-function isFree(port: number): Promise<boolean> {
+export function isPortFree(port: number): Promise<boolean> {
   return new Promise((done) => {
     const server = createServer();
     server.once('error', () => done(false));
