@@ -4,7 +4,9 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer as Event,
   APIGatewayProxyStructuredResultV2 as Result,
 } from 'aws-lambda';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
+import { config as zodConfig } from 'zod/v4/core';
+import en from 'zod/v4/locales/en.js';
 import type { AccessibleAccount } from '../domain/account';
 import { DomainError, type ErrorDetail, forbidden, preconditionFailed } from '../domain/errors';
 import { atLeast, type Role } from '../domain/roles';
@@ -47,6 +49,9 @@ export interface Input<S extends Spec> {
   idempotencyKey: string | undefined;
   requestId: string;
 }
+
+// English messages for error details; zod/mini loads no locale by itself.
+zodConfig(en());
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;

@@ -1,4 +1,5 @@
-import { BodyAccountId, DisplayName, z } from './common';
+import * as z from 'zod/mini';
+import { BodyAccountId, DisplayName } from './common';
 
 export const CreateAccountBody = z.strictObject({ company: DisplayName, name: DisplayName });
 export const CreateChildBody = z.strictObject({

@@ -1,9 +1,7 @@
-import { z } from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import * as z from 'zod/mini';
 
-// English messages for details[]; zod/mini ships none by default (a few KB).
-z.config(en());
-
+// Every schema file imports `* as z from 'zod/mini'` itself: re-exporting the namespace would
+// defeat tree-shaking and pull every zod locale into each bundle (about 420 KB).
 const codePoints = (s: string): number => [...s].length;
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
 
@@ -28,6 +26,3 @@ export const BodyAccountId = z.string().check(z.minLength(1, 'Must be a non-empt
 /** Opaque URL-safe ids of at most 64 characters. */
 export const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const isAccountId = (value: string): boolean => ACCOUNT_ID.test(value);
-
-export type Infer<T extends z.ZodMiniType> = z.infer<T>;
-export { z };

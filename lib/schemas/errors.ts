@@ -1,4 +1,4 @@
-import { z } from './common';
+import * as z from 'zod/mini';
 
 export const ErrorBody = z.object({
   error: z.object({

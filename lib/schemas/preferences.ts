@@ -1,5 +1,5 @@
 import { CHANNELS, MAX_PREFERENCE_ENTRIES, NOTIFICATION_TYPES } from '../domain/preferences';
-import { z } from './common';
+import * as z from 'zod/mini';
 
 const oneOf = (values: readonly string[]) => `Must be one of: ${values.join(', ')}`;
 
