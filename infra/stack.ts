@@ -124,7 +124,13 @@ export class AccountsStack extends Stack {
     });
 
     const functions = new Map<string, HouseFunction>();
-    const makeFunction = (name: string, handler: string, access: Route['access'], timeout?: Duration) => {
+    const makeFunction = (
+      name: string,
+      handler: string,
+      access: Route['access'],
+      timeout?: Duration,
+      extraEnvironment: Record<string, string> = {},
+    ) => {
       const fn = new HouseFunction(this, name, {
         handler,
         memorySize: settings.memorySize,
@@ -133,10 +139,12 @@ export class AccountsStack extends Stack {
         logLevel: settings.logLevel,
         logRemovalPolicy: removal,
         // lib/config.ts reads MAX_CHILDREN with TABLE_NAME; it is set only when the context sets it.
-        environment:
-          settings.maxChildren !== undefined && access !== 'none'
+        environment: {
+          ...(settings.maxChildren !== undefined && access !== 'none'
             ? { MAX_CHILDREN: String(settings.maxChildren) }
-            : undefined,
+            : {}),
+          ...extraEnvironment,
+        },
       });
       fn.bindTable(this.data, access);
       functions.set(name, fn);
@@ -148,7 +156,10 @@ export class AccountsStack extends Stack {
       function: makeFunction(route.name, route.handler, route.access).function,
     }));
     for (const trigger of triggerTable) {
-      const fn = makeFunction(trigger.name, trigger.handler, trigger.access, triggerTimeout);
+      // 3 attempts × 1 s per store request fit inside Cognito's 5 s (routes use 2 s within 12 s).
+      const fn = makeFunction(trigger.name, trigger.handler, trigger.access, triggerTimeout, {
+        STORE_TIMEOUT_MS: '1000',
+      });
       this.identity.addTrigger(trigger.name, fn.function);
     }
     this.functions = functions;

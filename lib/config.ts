@@ -21,6 +21,8 @@ export interface Config {
   /** Only set locally (DynamoDB Local); in AWS the SDK finds the regional endpoint. */
   readonly dynamodbEndpoint: string | undefined;
   readonly maxChildren: number;
+  /** Per-request store timeout; 3 attempts of it must fit the function's own deadline. */
+  readonly storeTimeoutMs: number;
 }
 
 let cached: Config | undefined;
@@ -30,6 +32,7 @@ export function config(): Config {
     tableName: required('TABLE_NAME'),
     dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
     maxChildren: positiveInt('MAX_CHILDREN', 1000),
+    storeTimeoutMs: positiveInt('STORE_TIMEOUT_MS', 2000),
   };
   return cached;
 }

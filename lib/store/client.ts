@@ -5,16 +5,21 @@ import { config } from '../config';
 /**
  * One DocumentClient per process. Timeouts and retries are budgeted so that a store that does not
  * answer is given up on well inside the contract's 10 seconds (3 attempts × 2 s request timeout
- * plus backoff), after which the edge answers 503 with Retry-After.
+ * plus backoff), after which the edge answers 503 with Retry-After. The trigger, which Cognito
+ * waits on for at most 5 s, runs with STORE_TIMEOUT_MS=1000.
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function ddb(): DynamoDBDocumentClient {
   if (!documentClient) {
-    const { dynamodbEndpoint } = config();
+    const { dynamodbEndpoint, storeTimeoutMs } = config();
     const client = new DynamoDBClient({
       maxAttempts: 3,
-      requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: Math.min(1000, storeTimeoutMs),
+        requestTimeout: storeTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
       ...(dynamodbEndpoint
         ? {
             endpoint: dynamodbEndpoint,

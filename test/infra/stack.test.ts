@@ -214,6 +214,8 @@ describe('AccountsStack (dev, context defaults from cdk.json)', () => {
           NODE_OPTIONS: '--enable-source-maps',
         };
         if (access !== 'none') expected.TABLE_NAME = { Ref: tableId };
+        // The trigger's store budget fits Cognito's 5 s wait.
+        if (name === 'PostConfirmation') expected.STORE_TIMEOUT_MS = '1000';
         expect(variables, name).toEqual(expected);
       }
     });
