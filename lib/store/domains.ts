@@ -17,9 +17,10 @@ export async function domainOwner(domain: string): Promise<string | undefined> {
 /**
  * Sets (or, with null, removes) an account's domain in one transaction:
  *  0. the account: domain, version and settingsVersion bumped (both views show the domain), on
- *     condition that its version is still the one just read — so the guard released below is
- *     really the account's current domain, and an If-Match checked by `admit` holds at write time;
- *     when removing, also that auto-join is not on;
+ *     condition that both versions are still the ones just read — so the guard released below is
+ *     really the account's current domain, an If-Match checked by `admit` holds at write time, and
+ *     a concurrent settings change is never overwritten by the same version number; when
+ *     removing, also that auto-join is not on;
  *  1. the new guard, claimed if free or already ours;
  *  2. the old guard, released if ours.
  * `admit` decides on a fresh read of the account (404, 412, 409 AUTO_JOIN_ENABLED); when the
@@ -50,7 +51,7 @@ export async function setCustomerDomain(
           TableName: tableName(),
           Key: keys.account(accountId),
           ConditionExpression:
-            'attribute_exists(pk) AND #version = :version' +
+            'attribute_exists(pk) AND #version = :version AND settingsVersion = :settings' +
             (domain === null
               ? ' AND (attribute_not_exists(allowDomainAutoJoin) OR allowDomainAutoJoin = :false)'
               : ''),
@@ -60,6 +61,7 @@ export async function setCustomerDomain(
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: {
             ':version': fresh.version,
+            ':settings': fresh.settingsVersion,
             ':nextVersion': updated.version,
             ':nextSettings': updated.settingsVersion,
             ':now': now,
