@@ -1,6 +1,6 @@
+import * as z from 'zod/mini';
 import { normaliseDomain } from '../domain/domains';
 import { DomainError } from '../domain/errors';
-import * as z from 'zod/mini';
 
 /**
  * A customer domain as typed: the shape check (characters, hostname rules, length) is part of the

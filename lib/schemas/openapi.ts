@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { routes } from '../routes';
 import {
   Account,
@@ -7,7 +8,6 @@ import {
   ListAccountsQuery,
   SwitchAccountBody,
 } from './accounts';
-import * as z from 'zod/mini';
 import { DomainBody, Membership, MembershipBody } from './domains';
 import { ErrorBody } from './errors';
 import { Preferences, PutPreferencesBody } from './preferences';

@@ -1,5 +1,5 @@
-import { CHANNELS, MAX_PREFERENCE_ENTRIES, NOTIFICATION_TYPES } from '../domain/preferences';
 import * as z from 'zod/mini';
+import { CHANNELS, MAX_PREFERENCE_ENTRIES, NOTIFICATION_TYPES } from '../domain/preferences';
 
 const oneOf = (values: readonly string[]) => `Must be one of: ${values.join(', ')}`;
 

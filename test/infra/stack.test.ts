@@ -18,7 +18,6 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
   context: Record<string, unknown>;
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: the synthesized template is untyped JSON, walked and asserted on by shape.
 type Json = Record<string, any>;
 
 function synth(context: Record<string, unknown> = {}): {
