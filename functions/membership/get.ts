@@ -1,5 +1,4 @@
-import { handle, ok } from '../../lib/http';
-import { membershipEtag, membershipView } from '../../lib/http/views';
+import { handle, membershipEtag, membershipView, ok } from '../../lib/http';
 
 /** GET /accounts/:customerId/membership: any member; the account's membership settings. */
 export const handler = handle({ account: { from: 'path', role: 'MEMBER' } }, async ({ target }) =>

@@ -1,5 +1,4 @@
-import { handle, ok } from '../../lib/http';
-import { membershipEtag, membershipView } from '../../lib/http/views';
+import { handle, membershipEtag, membershipView, ok } from '../../lib/http';
 import { setMembershipSettings } from '../../lib/operations/membership';
 import { MembershipBody } from '../../lib/schemas/domains';
 

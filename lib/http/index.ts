@@ -2,4 +2,4 @@
 export { handle } from './edge';
 export { etag } from './etag';
 export { created, noContent, ok } from './response';
-export { accountEtag, accountView } from './views';
+export { accountEtag, accountView, membershipEtag, membershipView } from './views';
