@@ -4,6 +4,7 @@ import { handler as postConfirmation } from '../../functions/triggers/post-confi
 import type { AccountRecord } from '../../lib/domain/account';
 import { getAccount } from '../../lib/store/accounts';
 import { grant } from '../support/fixtures';
+import { apiClient, type HttpReply } from '../support/http';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -13,28 +14,7 @@ import { startTestStack, type TestStack } from '../support/stack';
  */
 let stack: TestStack;
 
-interface Reply {
-  status: number;
-  etag: string | null;
-  body: any;
-}
-
-async function api(token: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    etag: response.headers.get('etag'),
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
+const api = apiClient(() => stack.url);
 
 const claimsOf = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<

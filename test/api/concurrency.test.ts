@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../lib/domain/account';
 import { getAccount } from '../../lib/store/accounts';
 import { grant } from '../support/fixtures';
+import { apiClient, type HttpReply } from '../support/http';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -12,35 +13,11 @@ import { startTestStack, type TestStack } from '../support/stack';
  */
 let stack: TestStack;
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function api(
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+const api = apiClient(() => stack.url);
 
 const subOf = (token: string): string =>
   JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')).sub;
-const statuses = (replies: Reply[]) => replies.map((r) => r.status).sort();
+const statuses = (replies: HttpReply[]) => replies.map((r) => r.status).sort();
 
 /** A user on a domain of their own, with an account that has that domain (auto-join off). */
 async function accountWithDomain(label: string): Promise<{ token: string; id: string }> {
@@ -170,7 +147,7 @@ describe('five concurrent writers holding one ETag: exactly one 200', () => {
       ),
     );
     expect(statuses(replies)).toEqual([200, 412, 412, 412, 412]);
-    const winner = replies.find((r) => r.status === 200) as Reply;
+    const winner = replies.find((r) => r.status === 200) as HttpReply;
     const now = await api(user, 'GET', '/notification-preferences');
     expect(now.body.preferences).toEqual(winner.body.preferences);
     expect(now.headers.get('etag')).toBe(winner.headers.get('etag'));
@@ -207,7 +184,7 @@ describe('five concurrent writers holding one ETag: exactly one 200', () => {
       ),
     );
     expect(statuses(replies)).toEqual([200, 412, 412, 412, 412]);
-    const winner = replies.find((r) => r.status === 200) as Reply;
+    const winner = replies.find((r) => r.status === 200) as HttpReply;
     const now = await api(owner, 'GET', `/accounts/${id}`);
     expect(now.body.customerDomain).toBe(winner.body.customerDomain);
     expect(now.headers.get('etag')).toBe(winner.headers.get('etag'));

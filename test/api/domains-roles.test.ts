@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../lib/domain/account';
 import { getAccount } from '../../lib/store/accounts';
 import { grant } from '../support/fixtures';
+import { apiClient, type HttpReply } from '../support/http';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -12,35 +13,7 @@ import { startTestStack, type TestStack } from '../support/stack';
  */
 let stack: TestStack;
 
-interface Reply {
-  status: number;
-  etag: string | null;
-  body: any;
-}
-
-async function api(
-  token: string | undefined,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    etag: response.headers.get('etag'),
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
+const api = apiClient(() => stack.url);
 
 const subOf = (token: string): string =>
   JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')).sub;

@@ -1,37 +1,52 @@
-/** A small fetch wrapper for API tests against the local stack. */
+/** The one fetch wrapper of the API tests (HTTP against the local stack). */
 export interface HttpReply {
   status: number;
   headers: Headers;
+  etag: string | null;
   body: any;
   text: string;
 }
 
-export interface HttpRequest {
-  token?: string;
-  body?: unknown;
-  /** Sent as is, without a content type unless one is given in headers. */
-  rawBody?: string;
-  headers?: Record<string, string>;
+/** A body sent as is, with no content type unless the headers give one. */
+export class RawBody {
+  constructor(readonly text: string) {}
 }
 
-export function client(baseUrl: string) {
-  return async (method: string, path: string, req: HttpRequest = {}): Promise<HttpReply> => {
-    const response = await fetch(`${baseUrl}${path}`, {
+/**
+ * `api(token, method, path, body?, headers?)`: a JSON body gets `content-type: application/json`;
+ * the reply's body is parsed when it is JSON.
+ */
+export function apiClient(baseUrl: () => string) {
+  return async (
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpReply> => {
+    const json = body !== undefined && !(body instanceof RawBody);
+    const response = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: {
-        ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
-        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...req.headers,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(json ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
-      body: req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+      body: body instanceof RawBody ? body.text : json ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      body = text;
+      parsed = text;
     }
-    return { status: response.status, headers: response.headers, body, text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      etag: response.headers.get('etag'),
+      body: parsed,
+      text,
+    };
   };
 }
