@@ -4,7 +4,7 @@ import { handler as postConfirmation } from '../../functions/triggers/post-confi
 import type { AccountRecord } from '../../lib/domain/account';
 import { getAccount } from '../../lib/store/accounts';
 import { grant } from '../support/fixtures';
-import { apiClient, type HttpReply } from '../support/http';
+import { apiClient } from '../support/http';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**

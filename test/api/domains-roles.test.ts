@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../lib/domain/account';
 import { getAccount } from '../../lib/store/accounts';
 import { grant } from '../support/fixtures';
-import { apiClient, type HttpReply } from '../support/http';
+import { apiClient } from '../support/http';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
