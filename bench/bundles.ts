@@ -115,7 +115,18 @@ const lambdaEnv = (bundle: string): NodeJS.ProcessEnv => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
-export function coldInit(bundle: string): Promise<{ ms: number; rssKb: number }> {
+/** One fresh process; a sample that fails (e.g. killed under load) is taken again, twice at most. */
+export async function coldInit(bundle: string, attempts = 3): Promise<{ ms: number; rssKb: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await coldInitOnce(bundle);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
+function coldInitOnce(bundle: string): Promise<{ ms: number; rssKb: number }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
       cwd: path.dirname(bundle),
@@ -131,10 +142,15 @@ export function coldInit(bundle: string): Promise<{ ms: number; rssKb: number }>
       err += chunk;
     });
     child.once('error', fail);
-    child.once('exit', (code) => {
-      if (code !== 0) return fail(new Error(`cold init of ${bundle} failed (${code}): ${err.slice(0, 500)}`));
-      const { ms, maxRss } = JSON.parse(out) as { ms: number; maxRss: number };
-      done({ ms, rssKb: maxRss });
+    // 'close', not 'exit': only then is everything the child wrote read.
+    child.once('close', (code, signal) => {
+      try {
+        if (code !== 0) throw new Error(`exit ${code ?? signal}: ${err.slice(0, 500)}`);
+        const { ms, maxRss } = JSON.parse(out) as { ms: number; maxRss: number };
+        done({ ms, rssKb: maxRss });
+      } catch (error) {
+        fail(new Error(`cold init of ${bundle} failed: ${(error as Error).message}`));
+      }
     });
   });
 }

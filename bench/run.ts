@@ -74,6 +74,10 @@ async function cleanUp(): Promise<void> {
   tmpDir = undefined;
 }
 
+process.once('uncaughtException', (error) => {
+  log(`bench failed: ${error.stack ?? error}`);
+  void cleanUp().finally(() => process.exit(1));
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`\n${signal}: stopping DynamoDB Local`);
