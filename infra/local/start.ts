@@ -7,6 +7,9 @@ import { type LocalStack, stackPorts, startStack } from './stack';
  * cognito-local and the Lambda endpoint take PORT+1, +2, +3. Data lives under DATA_DIR (default
  * .local/) and survives restarts. Every child process is stopped on Ctrl-C, SIGTERM or a crash.
  */
+// Node 20 here, Node 22 in Lambda, SDK pinned by the lockfile: its Node 22 notice is noise (read
+// when the first client is made, so setting it here is in time).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT || 3000);
 const dataDir = resolve(process.env.DATA_DIR || '.local');
 const throttleRps = Number(process.env.THROTTLE_RPS || 0);
