@@ -31,6 +31,7 @@ const echo: RouteHandler = async (event) => {
 const handlers: Record<string, RouteHandler> = {
   GetCurrentAccount: echo,
   GetAccount: echo,
+  PutPreferences: echo,
   ListAccounts: async (event) => ({
     statusCode: 201,
     headers: { 'x-custom': 'yes' },
@@ -262,14 +263,24 @@ describe('routing and the event', () => {
     expect(event.requestContext.timeEpoch).toBeGreaterThan(Date.now() - 10_000);
   });
 
-  it('has no query or path parameters when there are none, and passes the body as a string', async () => {
-    await fetch(`${stack.url}/accounts/current`, {
-      headers: { authorization: `Bearer ${idToken}` },
-    });
+  it('has no query or path parameters when there are none', async () => {
+    await fetch(`${stack.url}/accounts/current`, { headers: { authorization: `Bearer ${idToken}` } });
     const event = events.at(-1) as APIGatewayProxyEventV2WithJWTAuthorizer;
     expect(event.queryStringParameters).toBeUndefined();
     expect(event.pathParameters).toBeUndefined();
     expect(event.rawQueryString).toBe('');
+  });
+
+  it('passes the body as a utf-8 string, not base64', async () => {
+    const body = '{"preferences":[],"note":"héllo ✓"}';
+    await fetch(`${stack.url}/notification-preferences`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
+      body,
+    });
+    const event = events.at(-1) as APIGatewayProxyEventV2WithJWTAuthorizer;
+    expect(event).toMatchObject({ body, isBase64Encoded: false, routeKey: 'PUT /notification-preferences' });
+    expect(event.headers['content-type']).toBe('application/json');
   });
 
   it('writes back status, headers, cookies and a base64 body', async () => {
