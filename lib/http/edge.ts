@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
+  Context,
   APIGatewayProxyEventV2WithJWTAuthorizer as Event,
   APIGatewayProxyStructuredResultV2 as Result,
 } from 'aws-lambda';
@@ -9,14 +10,13 @@ import { config as zodConfig } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 import type { AccessibleAccount } from '../domain/account';
 import { DomainError, type ErrorDetail, forbidden, preconditionFailed } from '../domain/errors';
-import { atLeast, type Role } from '../domain/roles';
+import { atLeast } from '../domain/roles';
 import type { Caller } from '../domain/user';
-import { accessTo, currentAccount } from '../operations/access';
 import { errorReply } from './errors';
 import { type IfMatch, matches, parseIfMatch } from './etag';
-import { idempotently } from './idempotency';
 import { logger } from './logger';
 import { type Reply, toResult } from './response';
+import type { Target } from './targets';
 
 /**
  * The one edge every route stands on. A route declares what it takes and the role it needs; the
@@ -27,16 +27,21 @@ export interface Spec {
   /** A JSON body, validated strictly. Its presence makes this a body route. */
   body?: z.ZodMiniType;
   query?: z.ZodMiniType;
-  /**
-   * The account the route acts on and the least role it needs there: from the path, the current
-   * account (X-Customer-Id, else the default), or a body field (the current account when omitted).
-   */
-  account?: { from: 'path' | 'current' | { bodyField: string }; role: Role };
+  /** The account the route acts on and the least role it needs there (lib/http/targets.ts). */
+  account?: Target;
   /** The stored version If-Match is compared with, before the operation runs. */
   version?: (account: AccessibleAccount['account']) => number;
-  /** Accepts an Idempotency-Key header. */
-  idempotent?: boolean;
+  /** Accepts an Idempotency-Key header: lib/http/idempotency.ts's `idempotent`. */
+  idempotent?: Idempotent;
 }
+
+/** Runs a route at most once per Idempotency-Key (lib/http/idempotency.ts). */
+export type Idempotent = (
+  input: Input<Spec>,
+  event: Event,
+  context: Context,
+  run: () => Promise<Reply>,
+) => Promise<Reply>;
 
 type Out<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
@@ -67,7 +72,10 @@ export function handle<const S extends Spec>(spec: S, route: (input: Input<S>) =
     .use(edge(spec))
     .handler(async (event, context) => {
       const input = inputs.get(event) as Input<S>;
-      return (await idempotently(input, event, context, () => route(input))) as unknown as Result;
+      const run = () => route(input);
+      return (await (spec.idempotent
+        ? spec.idempotent(input, event, context, run)
+        : run())) as unknown as Result;
     });
 }
 
@@ -97,9 +105,7 @@ function edge(spec: Spec): MiddlewareObj<Event, Result> {
       const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
       const idempotencyKey = spec.idempotent ? idempotencyKeyOf(headers['idempotency-key']) : undefined;
       const caller = callerOf(event);
-      const target = spec.account
-        ? await resolveTarget(spec.account, caller, event, body, headers['x-customer-id'])
-        : undefined;
+      const target = spec.account ? await resolveTarget(spec.account, caller, event, body) : undefined;
       const ifMatch = parseIfMatch(headers['if-match']);
       if (target && spec.version && !matches(ifMatch, spec.version(target.account)))
         throw preconditionFailed();
@@ -165,24 +171,9 @@ function callerOf(event: Event): Caller {
   };
 }
 
-async function resolveTarget(
-  account: NonNullable<Spec['account']>,
-  caller: Caller,
-  event: Event,
-  body: unknown,
-  currentAccountId: string | undefined,
-): Promise<AccessibleAccount> {
-  const { from } = account;
-  let target: AccessibleAccount;
-  if (from === 'path') {
-    target = await accessTo(caller, event.pathParameters?.customerId ?? '');
-  } else if (from === 'current') {
-    target = await currentAccount(caller, currentAccountId);
-  } else {
-    const id = (body as Record<string, unknown>)[from.bodyField];
-    target =
-      typeof id === 'string' ? await accessTo(caller, id) : await currentAccount(caller, currentAccountId);
-  }
+async function resolveTarget(account: Target, caller: Caller, event: Event, body: unknown) {
+  const consistent = event.requestContext?.http?.method !== 'GET';
+  const target = await account.resolve({ caller, event, body, consistent });
   if (!atLeast(target.role, account.role)) throw forbidden();
   return target;
 }

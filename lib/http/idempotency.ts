@@ -47,7 +47,7 @@ export interface IdempotentInput {
  * edge after every check (schemas, access, role, If-Match), so a replay is only ever handed to a
  * caller who may still make the request.
  */
-export async function idempotently(
+export async function idempotent(
   input: IdempotentInput,
   event: Event,
   context: Context | undefined,

@@ -6,7 +6,6 @@ import { assertCanHaveChildren, assertDeletable, assertUnderChildLimit } from '.
 import type { Caller } from '../domain/user';
 import { listAccessible, type Page } from '../store/accessible';
 import * as store from '../store/accounts';
-import { accessTo } from './access';
 
 /** Opaque, URL-safe, unguessable. */
 const newAccountId = (): string => randomBytes(16).toString('base64url');
@@ -70,8 +69,7 @@ export async function deleteChild(target: AccessibleAccount, now = new Date().to
 }
 
 /** PUT /accounts/current: the chosen account becomes the caller's default. */
-export async function switchAccount(caller: Caller, customerId: string): Promise<AccessibleAccount> {
-  const target = await accessTo(caller, customerId);
+export async function switchAccount(caller: Caller, target: AccessibleAccount): Promise<AccessibleAccount> {
   await store.setDefaultAccount(caller.sub, target.account, new Date().toISOString());
   return target;
 }

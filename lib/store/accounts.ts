@@ -14,9 +14,13 @@ export async function getAccount(id: string, consistent = false): Promise<Accoun
   return Item ? toAccount(Item) : undefined;
 }
 
-export async function getRole(sub: string, accountId: string): Promise<Role | undefined> {
+export async function getRole(sub: string, accountId: string, consistent = false): Promise<Role | undefined> {
   const { Item } = await ddb().send(
-    new GetCommand({ TableName: tableName(), Key: keys.membership(sub, accountId) }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.membership(sub, accountId),
+      ConsistentRead: consistent,
+    }),
   );
   return Item ? toMembership(Item).role : undefined;
 }
@@ -36,13 +40,14 @@ export interface AccessFacts {
 export async function loadAccessFacts(
   sub: string,
   accountId: string,
-  parentHint?: string | null,
+  { parentHint, consistent = false }: { parentHint?: string | null; consistent?: boolean } = {},
 ): Promise<AccessFacts | undefined> {
   const accountKey = keys.account(accountId);
   const membershipKey = keys.membership(sub, accountId);
   const parentKey = parentHint ? keys.membership(sub, parentHint) : undefined;
   const found = await batchGet(
     parentKey ? [accountKey, membershipKey, parentKey] : [accountKey, membershipKey],
+    consistent,
   );
   const accountRow = itemOf(found, accountKey);
   if (!accountRow) return undefined;
@@ -54,7 +59,7 @@ export async function loadAccessFacts(
     const parentRow = itemOf(found, parentKey);
     onParent = parentRow ? toMembership(parentRow).role : undefined;
   } else if (account.parentId && direct !== 'SUPER_ADMIN') {
-    onParent = await getRole(sub, account.parentId);
+    onParent = await getRole(sub, account.parentId, consistent);
   }
   return { account, direct, onParent };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { idempotently } from '../../lib/http/idempotency';
+import { idempotent } from '../../lib/http/idempotency';
 import { created, type Reply } from '../../lib/http/response';
 import { useTable } from '../support/dynamo';
 import { apiEvent, call } from '../support/events';
@@ -233,7 +233,7 @@ describe('in progress', () => {
   it('409 IDEMPOTENCY_IN_PROGRESS while the first runs; its 201 is replayed once it is done', async () => {
     const sub = user('slow');
     let finish: (reply: Reply) => void = () => {};
-    const first = idempotently(
+    const first = idempotent(
       input(sub, 'slow'),
       event(sub, 'slow'),
       ctx(10_000),
@@ -257,7 +257,7 @@ describe('in progress', () => {
   it('an attempt that never finished frees the key when its invocation would have been stopped', async () => {
     const sub = user('crashed');
     // The first attempt claims the key with 1 s left in its invocation, then hangs forever.
-    void idempotently(
+    void idempotent(
       input(sub, 'crash'),
       event(sub, 'crash'),
       ctx(1000),
@@ -274,7 +274,7 @@ describe('in progress', () => {
   it('a thrown error frees the key', async () => {
     const sub = user('thrown');
     await expect(
-      idempotently(input(sub, 'boom'), event(sub, 'boom'), ctx(10_000), () =>
+      idempotent(input(sub, 'boom'), event(sub, 'boom'), ctx(10_000), () =>
         Promise.reject(new Error('boom')),
       ),
     ).rejects.toThrow('boom');
