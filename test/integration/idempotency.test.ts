@@ -257,12 +257,7 @@ describe('in progress', () => {
   it('an attempt that never finished frees the key when its invocation would have been stopped', async () => {
     const sub = user('crashed');
     // The first attempt claims the key with 1 s left in its invocation, then hangs forever.
-    void idempotent(
-      input(sub, 'crash'),
-      event(sub, 'crash'),
-      ctx(1000),
-      () => new Promise<Reply>(() => {}),
-    );
+    void idempotent(input(sub, 'crash'), event(sub, 'crash'), ctx(1000), () => new Promise<Reply>(() => {}));
     await new Promise((r) => setTimeout(r, 200));
     expect((await createAccount(sub, 'crash', { company: 'C', name: 'N' })).status).toBe(409);
     await new Promise((r) => setTimeout(r, 1000));
