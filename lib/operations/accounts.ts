@@ -59,7 +59,7 @@ export async function createChild(
     { company: input.company ?? target.account.company, name: input.name, parentId: target.account.id },
     now,
   );
-  return { account: await store.createChild(child, maxChildren, admit), role: target.role };
+  return { account: await store.createChild(child, maxChildren, target.account, admit), role: target.role };
 }
 
 /** DELETE /accounts/:id: children only; the parent goes back to STANDALONE after its last child. */

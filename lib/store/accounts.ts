@@ -117,18 +117,20 @@ export function setDefaultIfNone(sub: string, accountId: string, parentId: strin
 /**
  * Puts the child and counts it on the parent in one transaction. The first child also flips the
  * parent to PARENT (its version and updatedAt change); later ones only add to the count. The
- * parent's condition re-checks, atomically, what `admit` checked on a fresh read of the parent
- * (it exists, is not a child, is under the limit); if the parent changed in between, it is read
- * and admitted again.
+ * parent's condition re-checks, atomically, what `admit` checked on `parent` as the caller read it
+ * (it exists, is not a child, is under the limit); if the parent changed since, it is read again
+ * (consistently) and admitted again.
  */
 export async function createChild(
   child: AccountRecord,
   maxChildren: number,
+  parentAsRead: AccountRecord,
   admit: (parent: AccountRecord | undefined) => asserts parent is AccountRecord,
 ): Promise<AccountRecord> {
   const parentId = child.parentId as string;
+  let known: AccountRecord | undefined = parentAsRead;
   return withContentionRetry(async () => {
-    const parent = await getAccount(parentId, true);
+    const parent = known ?? (await getAccount(parentId, true));
     admit(parent);
     const first = parent.childCount === 0;
     try {
@@ -164,8 +166,9 @@ export async function createChild(
       return child;
     } catch (error) {
       // The parent changed between the read and the write: read again and decide again.
-      if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') return undefined;
-      throw error;
+      if (cancellationReasons(error)?.[1] !== 'ConditionalCheckFailed') throw error;
+      known = undefined;
+      return undefined;
     }
   });
 }
@@ -174,13 +177,20 @@ export async function createChild(
  * Deletes a child in one transaction (the account, its domain guard, the parent's count, and the
  * parent's flip back to STANDALONE with its last child). Access always needs the account item, so
  * from this commit on the child grants nothing; its memberships are removed right after.
+ *
+ * The first attempt assumes the parent keeps other children (the common case, and no read); when
+ * the count says otherwise, the parent is read and the attempt made again.
  */
 export async function deleteChild(child: AccountRecord, now: string): Promise<'DELETED' | 'NOT_FOUND'> {
   const parentId = child.parentId as string;
+  let readParent = false;
   const outcome = await withContentionRetry<'DELETED' | 'NOT_FOUND'>(async () => {
-    const parent = await getAccount(parentId, true);
-    if (!parent) return 'NOT_FOUND';
-    const last = parent.childCount <= 1;
+    let last = false;
+    if (readParent) {
+      const parent = await getAccount(parentId, true);
+      if (!parent) return 'NOT_FOUND';
+      last = parent.childCount <= 1;
+    }
     try {
       await ddb().send(
         new TransactWriteCommand({
@@ -225,8 +235,9 @@ export async function deleteChild(child: AccountRecord, now: string): Promise<'D
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (reasons?.[0] === 'ConditionalCheckFailed') return 'NOT_FOUND';
-      if (reasons?.[1] === 'ConditionalCheckFailed') return undefined;
-      throw error;
+      if (reasons?.[1] !== 'ConditionalCheckFailed') throw error;
+      readParent = true;
+      return undefined;
     }
   });
   if (outcome === 'DELETED') await deleteMemberships(child.id);
