@@ -16,12 +16,15 @@ import { keys } from './keys';
  * is listed under its parent (with the higher of the two roles) — so every account appears once.
  *
  * The cursor records where the walk stopped: the last direct membership listed (`a`) and, inside a
- * parent's children, that parent (`p`) and the last child listed (`c`).
+ * parent's children, that parent (`p`) and the last child listed (`c`), and whether any direct
+ * membership follows (`e`).
  */
 interface Position {
   a: string;
   p?: string;
   c?: string;
+  /** Set when no direct membership follows `a`, so a page that ends a parent's children can say so. */
+  e?: true;
 }
 
 export interface Page {
@@ -29,64 +32,85 @@ export interface Page {
   nextCursor: string | null;
 }
 
+/** A direct membership read for the page: its account, or nothing when it is not listed here. */
+interface Direct {
+  accountId: string;
+  listed?: AccessibleAccount;
+}
+
+/**
+ * Each read asks for one item more than the page has room for, so the walk knows whether anything
+ * follows and the last page says `nextCursor: null`. Per page: one Query of memberships and one
+ * BatchGet of their accounts; for a parent, its children and the caller's direct roles on them
+ * (two Queries side by side).
+ */
 export async function listAccessible(sub: string, limit: number, cursor?: string): Promise<Page> {
   const position: Position = cursor ? decodeCursor(sub, cursor) : { a: '' };
   const items: AccessibleAccount[] = [];
-  let exhausted = false;
+  let queue: Direct[] = [];
+  let moreDirect = !position.e;
+  /** The caller's role on `position.p`, when this request listed that parent itself. */
+  let parentRole: Role | undefined;
 
-  while (items.length < limit && !exhausted) {
+  while (items.length < limit) {
     if (position.p !== undefined) {
-      const done = await listChildren(sub, position, limit - items.length, items);
-      if (done) {
-        position.p = undefined;
-        position.c = undefined;
-      }
+      const done = await listChildren(sub, position, limit - items.length, items, parentRole);
+      if (!done) break;
+      position.p = position.c = parentRole = undefined;
       continue;
     }
-    exhausted = await listDirect(sub, position, limit - items.length, items);
+    if (queue.length === 0) {
+      if (!moreDirect) break;
+      ({ queue, more: moreDirect } = await readDirect(sub, position.a, limit - items.length));
+      continue;
+    }
+    const next = queue.shift() as Direct;
+    position.a = next.accountId;
+    if (!next.listed) continue;
+    items.push(next.listed);
+    if (next.listed.account.childCount > 0) {
+      position.p = next.listed.account.id;
+      parentRole = next.listed.role;
+    }
   }
-  return { items, nextCursor: exhausted && position.p === undefined ? null : encodeCursor(sub, position) };
+  const directLeft = queue.length > 0 || moreDirect;
+  if (!directLeft && position.p === undefined) return { items, nextCursor: null };
+  return { items, nextCursor: encodeCursor(sub, { ...position, e: directLeft ? undefined : true }) };
 }
 
-/** Lists direct memberships after `position.a`; stops after a parent so its children come next. */
-async function listDirect(
+/**
+ * The next direct memberships after account `after`, with their accounts and, for memberships on
+ * children, whether the caller also belongs to the parent (then the child is listed under it).
+ */
+async function readDirect(
   sub: string,
-  position: Position,
+  after: string,
   room: number,
-  into: AccessibleAccount[],
-): Promise<boolean> {
+): Promise<{ queue: Direct[]; more: boolean }> {
   const page = await ddb().send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.userPk(sub), ':prefix': keys.membershipPrefix },
-      ExclusiveStartKey: position.a ? keys.membership(sub, position.a) : undefined,
-      Limit: room,
+      ExclusiveStartKey: after ? keys.membership(sub, after) : undefined,
+      Limit: room + 1,
     }),
   );
   const memberships = (page.Items ?? []).map(toMembership);
-  if (memberships.length === 0) return true;
-
-  // The accounts, and the user's memberships on the parents of any children among them.
+  const more = page.LastEvaluatedKey !== undefined || memberships.length > room;
+  if (memberships.length === 0) return { queue: [], more };
   const found = await batchGet([
     ...memberships.map((m) => keys.account(m.accountId)),
     ...memberships.flatMap((m) => (m.parentId ? [keys.membership(sub, m.parentId)] : [])),
   ]);
-  for (const m of memberships) {
-    position.a = m.accountId;
+  const queue = memberships.map((m): Direct => {
     const row = itemOf(found, keys.account(m.accountId));
-    if (!row) continue; // deleted a moment ago: grants nothing
-    if (m.parentId && itemOf(found, keys.membership(sub, m.parentId))) continue; // listed under its parent
-    const account = toAccount(row);
-    into.push({ account, role: m.role });
-    if (account.childCount > 0) {
-      position.p = account.id;
-      position.c = undefined;
-      return false;
-    }
-  }
-  // A query cut short by Limit or by its 1 MB page may have more; the next turn asks again.
-  return page.LastEvaluatedKey === undefined && memberships.length < room;
+    // Deleted a moment ago (grants nothing), or listed under its parent.
+    if (!row || (m.parentId && itemOf(found, keys.membership(sub, m.parentId))))
+      return { accountId: m.accountId };
+    return { accountId: m.accountId, listed: { account: toAccount(row), role: m.role } };
+  });
+  return { queue, more };
 }
 
 /** Lists the children of `position.p` after `position.c`; true when they are all listed. */
@@ -95,26 +119,27 @@ async function listChildren(
   position: Position,
   room: number,
   into: AccessibleAccount[],
+  knownParentRole: Role | undefined,
 ): Promise<boolean> {
   const parentId = position.p as string;
   const [onParent, page, directOnChildren] = await Promise.all([
-    getRole(sub, parentId),
+    knownParentRole ?? getRole(sub, parentId),
     ddb().send(
       new QueryCommand({
         TableName: tableName(),
         ...keyAfter('gsi1', keys.childrenOf(parentId), position.c),
-        Limit: room,
+        Limit: room + 1,
       }),
     ),
     directRolesOnChildren(sub, parentId, position.c),
   ]);
   if (!onParent) return true; // the membership went away between pages: nothing more to inherit
   const children = (page.Items ?? []).map(toAccount);
-  for (const child of children) {
+  for (const child of children.slice(0, room)) {
     into.push({ account: child, role: effectiveRole(directOnChildren.get(child.id), onParent) as Role });
     position.c = child.id;
   }
-  return page.LastEvaluatedKey === undefined && children.length < room;
+  return page.LastEvaluatedKey === undefined && children.length <= room;
 }
 
 /** A key condition on an index partition, after a sort key when there is one (keys cannot be empty). */

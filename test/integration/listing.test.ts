@@ -60,6 +60,19 @@ describe('GET /accounts', () => {
     expect((await listAll(sub, 100)).ids).toEqual(ids);
   }, 120_000);
 
+  it('says nextCursor: null on the last page, also when it ends exactly at the last account', async () => {
+    const sub = user('reader');
+    const parent = await newAccount(sub, 'P');
+    await newChild(sub, parent, 'C1');
+    await newChild(sub, parent, 'C2');
+    const exact = await call({ method: 'GET', path: '/accounts', sub, query: { limit: '3' } });
+    expect(exact.body.items).toHaveLength(3);
+    expect(exact.body.nextCursor).toBeNull();
+    const { ids, pages } = await listAll(sub, 1);
+    expect(ids).toHaveLength(3);
+    expect(pages).toBe(3);
+  });
+
   it('shows inherited children with the role on the parent, raised by a higher direct role', async () => {
     const sub = user('reader');
     const owner = user('owner');
