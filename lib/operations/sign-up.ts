@@ -1,7 +1,7 @@
 import { emailDomain } from '../domain/domains';
 import { AUTO_JOIN_ROLE } from '../domain/membership';
 import { type JoinOutcome, joinByDomain } from '../store/auto-join';
-import { domainOwner } from '../store/domains';
+import { type DomainGuard, domainGuard } from '../store/domains';
 import { recordUser } from '../store/users';
 
 export interface SignUp {
@@ -11,12 +11,14 @@ export interface SignUp {
 }
 
 /**
- * A confirmed sign-up: record the user, then domain auto-join. Both steps are idempotent, so a
- * redelivered event changes nothing. Store failures propagate (see the trigger for why).
+ * A confirmed sign-up: record the user and domain auto-join. Recording the user and looking up the
+ * domain's guard are independent reads and writes, so they go out together; the join's transaction
+ * follows both. Both steps are idempotent, so a redelivered event changes nothing. Store failures
+ * propagate (see the trigger for why).
  */
 export async function onSignUp(user: SignUp, now = new Date().toISOString()): Promise<JoinOutcome> {
-  await recordUser(user.sub, user.email ?? null, now);
-  return autoJoinOnSignUp(user, now);
+  const [, match] = await Promise.all([recordUser(user.sub, user.email ?? null, now), autoJoinMatch(user)]);
+  return match ? joinByDomain(user.sub, match.guard, match.domain, AUTO_JOIN_ROLE, now) : 'NO_MATCH';
 }
 
 /**
@@ -26,10 +28,15 @@ export async function onSignUp(user: SignUp, now = new Date().toISOString()): Pr
  * unverified or malformed email: nothing happens, and the sign-up goes on.
  */
 export async function autoJoinOnSignUp(user: SignUp, now = new Date().toISOString()): Promise<JoinOutcome> {
-  if (!user.emailVerified) return 'NO_MATCH';
+  const match = await autoJoinMatch(user);
+  return match ? joinByDomain(user.sub, match.guard, match.domain, AUTO_JOIN_ROLE, now) : 'NO_MATCH';
+}
+
+/** The guard of the user's email domain, when the email is verified and some account owns it. */
+async function autoJoinMatch(user: SignUp): Promise<{ domain: string; guard: DomainGuard } | undefined> {
+  if (!user.emailVerified) return undefined;
   const domain = emailDomain(user.email);
-  if (!domain) return 'NO_MATCH';
-  const accountId = await domainOwner(domain);
-  if (!accountId) return 'NO_MATCH';
-  return joinByDomain(user.sub, accountId, domain, AUTO_JOIN_ROLE, now);
+  if (!domain) return undefined;
+  const guard = await domainGuard(domain);
+  return guard && { domain, guard };
 }

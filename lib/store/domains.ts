@@ -6,34 +6,55 @@ import { ddb, tableName } from './client';
 import { cancellationReasons, withContentionRetry } from './errors';
 import { keys } from './keys';
 
-/** The account owning a domain, by its uniqueness guard item (one GetItem). */
-export async function domainOwner(domain: string): Promise<string | undefined> {
+/**
+ * What a domain's uniqueness guard says: the account that owns it and that account's parent
+ * (`null` for a root account). A child's parent never changes, so the parent written with the guard
+ * stays true for as long as the guard does. `parentId` is `undefined` for a guard written before
+ * guards carried it: then only a read of the account can tell.
+ */
+export interface DomainGuard {
+  accountId: string;
+  parentId: string | null | undefined;
+}
+
+/** The guard of a domain (one consistent GetItem), if some account owns it. */
+export async function domainGuard(domain: string): Promise<DomainGuard | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.domain(domain), ConsistentRead: true }),
   );
-  return Item ? (Item.accountId as string) : undefined;
+  if (!Item) return undefined;
+  return {
+    accountId: Item.accountId as string,
+    parentId: 'parentId' in Item ? ((Item.parentId as string | null) ?? null) : undefined,
+  };
 }
 
 /**
  * Sets (or, with null, removes) an account's domain in one transaction:
  *  0. the account: domain, version and settingsVersion bumped (both views show the domain), on
- *     condition that both versions are still the ones just read — so the guard released below is
+ *     condition that both versions are still the ones decided on — so the guard released below is
  *     really the account's current domain, an If-Match checked by `admit` holds at write time, and
  *     a concurrent settings change is never overwritten by the same version number; when
  *     removing, also that auto-join is not on;
- *  1. the new guard, claimed if free or already ours;
+ *  1. the new guard, claimed if free or already ours (with the account's parent, for auto-join);
+ *     another account's guard fails this condition, which is how DOMAIN_TAKEN is decided —
+ *     atomically, with no read before;
  *  2. the old guard, released if ours.
- * `admit` decides on a fresh read of the account (404, 412, 409 AUTO_JOIN_ENABLED); when the
- * account changed between that read and the write, it is read and admitted again.
+ * The first attempt decides on `current`, the account as the caller read it (the edge reads a
+ * write's target consistently): `admit` (404, 412, 409 AUTO_JOIN_ENABLED), then the same value is
+ * a no-op with no write. Only when the account changed since (its condition failed) is it read
+ * again, consistently, and admitted again.
  */
 export async function setCustomerDomain(
-  accountId: string,
+  current: AccountRecord,
   domain: string | null,
   now: string,
   admit: (fresh: AccountRecord | undefined) => asserts fresh is AccountRecord,
 ): Promise<AccountRecord> {
+  const accountId = current.id;
+  let known: AccountRecord | undefined = current;
   return withContentionRetry(async () => {
-    const fresh = await getAccount(accountId, true);
+    const fresh = known ?? (await getAccount(accountId, true));
     admit(fresh);
     if (fresh.customerDomain === domain) return fresh;
     const old = fresh.customerDomain;
@@ -75,7 +96,15 @@ export async function setCustomerDomain(
             {
               Put: {
                 TableName: tableName(),
-                Item: { ...keys.domain(domain), entity: 'domain', domain, accountId, createdAt: now },
+                Item: {
+                  ...keys.domain(domain),
+                  entity: 'domain',
+                  domain,
+                  accountId,
+                  // Always present (null for a root): an absent one marks a guard from before.
+                  parentId: fresh.parentId,
+                  createdAt: now,
+                },
                 ConditionExpression: 'attribute_not_exists(pk) OR accountId = :me',
                 ExpressionAttributeValues: { ':me': accountId },
               },
@@ -101,11 +130,17 @@ export async function setCustomerDomain(
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       // The account changed (deleted, edited, auto-join switched on): read it and decide again.
-      if (reasons[0] === 'ConditionalCheckFailed') return undefined;
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        known = undefined;
+        return undefined;
+      }
       // The guard belongs to another account: the race for this domain is lost.
       if (domain !== null && reasons[1] === 'ConditionalCheckFailed') throw domainTaken(domain);
-      // The old guard is not ours (cannot happen while guards and accounts agree): try again.
-      if (reasons.includes('ConditionalCheckFailed')) return undefined;
+      // The old guard is not ours (cannot happen while guards and accounts agree): read and try again.
+      if (reasons.includes('ConditionalCheckFailed')) {
+        known = undefined;
+        return undefined;
+      }
       throw error;
     }
   });

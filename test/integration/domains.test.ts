@@ -1,13 +1,15 @@
 import { createServer } from 'node:net';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as postConfirmation } from '../../functions/triggers/post-confirmation';
 import { resetConfig } from '../../lib/config';
 import type { AccountRecord } from '../../lib/domain/account';
+import { preconditionFailed } from '../../lib/domain/errors';
 import { autoJoinOnSignUp, onSignUp } from '../../lib/operations/sign-up';
 import { getRole } from '../../lib/store/accounts';
 import { resetClient } from '../../lib/store/client';
+import * as domainStore from '../../lib/store/domains';
 import { keys } from '../../lib/store/keys';
 import { getProfile } from '../../lib/store/users';
 import { useTable } from '../support/dynamo';
@@ -312,6 +314,48 @@ describe('PATCH /accounts/:id/domain', () => {
     }
   });
 
+  it('the store decides on the account as the caller read it, and reads it again only when it changed', async () => {
+    const d1 = uniqueDomain('stale1');
+    const d2 = uniqueDomain('stale2');
+    const { account } = await ownerOf(d1);
+    const admitAny: (fresh: AccountRecord | undefined) => asserts fresh is AccountRecord = (fresh) => {
+      if (!fresh) throw new Error('gone');
+    };
+    const now = () => new Date().toISOString();
+    const set = await domainStore.setCustomerDomain(account, d1, now(), admitAny);
+    expect(set).toMatchObject({ customerDomain: d1, version: account.version + 1 });
+
+    // `account` is now stale (no domain, the old version): the write's condition fails, the store
+    // reads the account again and releases the domain it really has.
+    const moved = await domainStore.setCustomerDomain(account, d2, now(), admitAny);
+    expect(moved).toMatchObject({ customerDomain: d2, version: account.version + 2 });
+    expect(await guardOf(d1)).toBeUndefined();
+    expect(await guardOf(d2)).toMatchObject({ accountId: account.id });
+
+    // An If-Match on the stale version: decided again on the fresh read, 412.
+    const admitVersion: (fresh: AccountRecord | undefined) => asserts fresh is AccountRecord = (fresh) => {
+      admitAny(fresh);
+      if (fresh.version !== account.version) throw preconditionFailed();
+    };
+    await expect(domainStore.setCustomerDomain(account, d1, now(), admitVersion)).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    expect(await guardOf(d1)).toBeUndefined();
+  });
+
+  it("the guard names the owner and the owner's parent (null for a root)", async () => {
+    const domain = uniqueDomain('guard');
+    const childDomain = uniqueDomain('guard-child');
+    const { sub, account, as } = await ownerOf(domain);
+    expect((await as(patchDomain(account, domain))).status).toBe(200);
+    expect(await guardOf(domain)).toMatchObject({ accountId: account.id, parentId: null });
+    const child = await newChild(sub, account);
+    expect((await call({ ...patchDomain(child, childDomain), sub, email: `o@${childDomain}` })).status).toBe(
+      200,
+    );
+    expect(await guardOf(childDomain)).toMatchObject({ accountId: child.id, parentId: account.id });
+  });
+
   it('one account racing itself between two domains ends with one domain and one guard', async () => {
     const d1 = uniqueDomain('self1');
     const d2 = uniqueDomain('self2');
@@ -513,6 +557,36 @@ describe('domain auto-join at sign-up', () => {
     ]);
     const current = await call({ method: 'GET', path: '/accounts/current', sub });
     expect(current.body.id).toBe(child.id);
+    expect((await getProfile(sub))?.defaultParentId).toBe(parent.id);
+  });
+
+  it('a guard written before guards carried the parent still joins a child under its parent', async () => {
+    const domain = uniqueDomain('oldguard');
+    const owner = user('owner');
+    const parent = await newAccount(owner);
+    const child = await newChild(owner, parent);
+    await call({ ...patchDomain(child, domain), sub: owner, email: `o@${domain}` });
+    await call({ ...patchMembership(child, true), sub: owner });
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.domain(domain),
+        UpdateExpression: 'REMOVE parentId',
+      }),
+    );
+    expect(await guardOf(domain)).not.toHaveProperty('parentId');
+
+    const sub = user('oldguard');
+    expect(await onSignUp({ sub, email: `k@${domain}`, emailVerified: true })).toBe('JOINED');
+    const list = await call({ method: 'GET', path: '/accounts', sub });
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: child.id, role: 'MEMBER', type: 'CHILD' }),
+    ]);
+    expect((await getProfile(sub))?.defaultParentId).toBe(parent.id);
+
+    // Auto-join switched off: an old guard still answers NO_MATCH.
+    await call({ ...patchMembership(child, false), sub: owner });
+    expect(await onSignUp({ sub: user('late'), email: `l@${domain}`, emailVerified: true })).toBe('NO_MATCH');
   });
 
   describe('the post-confirmation handler', () => {
