@@ -97,6 +97,7 @@ export class Seeder {
       entity: 'domain',
       domain,
       accountId: owner.id,
+      parentId: owner.parentId,
       createdAt: NOW,
     }));
     return this;

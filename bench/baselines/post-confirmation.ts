@@ -2,15 +2,15 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { emailDomain } from '../../lib/domain/domains';
 import { AUTO_JOIN_ROLE } from '../../lib/domain/membership';
-import { membershipItem, toAccount } from '../../lib/store/items';
+import { membershipItem } from '../../lib/store/items';
 import { keys } from '../../lib/store/keys';
 import { ddb, getItem, isTransactionCancelled, TableName } from './shared';
 import { setDefaultIfNone } from './writes';
 
 /**
- * Post-confirmation trigger: the profile write and the domain guard read in parallel, then the
- * account (consistent; its parent goes on the membership), then the membership and the default in
- * one TransactWriteItems conditioned on the account still auto-joining by that domain.
+ * Post-confirmation trigger: the profile write and the domain guard read in parallel (the guard
+ * names the owner and its parent, which goes on the membership), then the membership and the
+ * default in one TransactWriteItems conditioned on the account still auto-joining by that domain.
  */
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
   if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp') return event;
@@ -34,9 +34,7 @@ export const handler = async (event: PostConfirmationTriggerEvent): Promise<Post
     domain ? getItem(keys.domain(domain), true) : undefined,
   ]);
   if (!guard || !domain) return event;
-  const row = await getItem(keys.account(guard.accountId as string), true);
-  const account = row ? toAccount(row) : undefined;
-  if (!account || account.customerDomain !== domain || !account.allowDomainAutoJoin) return event;
+  const account = { id: guard.accountId as string, parentId: (guard.parentId as string | null) ?? null };
   try {
     await ddb().send(
       new TransactWriteCommand({
