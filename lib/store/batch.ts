@@ -34,16 +34,22 @@ export async function batchGet(
 
 export const itemOf = (found: Map<string, Record<string, unknown>>, key: Key) => found.get(id(key));
 
-/** BatchWriteItem deletes, 25 per request, re-sending unprocessed ones. */
+/** BatchWriteItem deletes, 25 per request and up to 8 requests at a time, re-sending unprocessed ones. */
 export async function batchDelete(keyList: Key[]): Promise<void> {
-  for (let start = 0; start < keyList.length; start += 25) {
-    let pending = keyList.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-      if (attempt > 5)
-        throw Object.assign(new Error('BatchWrite left items unprocessed'), { name: 'ThrottlingException' });
-      const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
-      pending = (out.UnprocessedItems?.[tableName()] ?? []) as typeof pending;
-    }
+  const chunks: Key[][] = [];
+  for (let start = 0; start < keyList.length; start += 25) chunks.push(keyList.slice(start, start + 25));
+  for (let start = 0; start < chunks.length; start += 8) {
+    await Promise.all(chunks.slice(start, start + 8).map(deleteChunk));
+  }
+}
+
+async function deleteChunk(chunk: Key[]): Promise<void> {
+  let pending = chunk.map((Key) => ({ DeleteRequest: { Key } }));
+  for (let attempt = 0; pending.length; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+    if (attempt > 5)
+      throw Object.assign(new Error('BatchWrite left items unprocessed'), { name: 'ThrottlingException' });
+    const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
+    pending = (out.UnprocessedItems?.[tableName()] ?? []) as typeof pending;
   }
 }

@@ -117,6 +117,14 @@ describe('delete child', () => {
     expect(stored?.childCount).toBe(0);
   });
 
+  it('removes every membership of a child with more members than one batch holds', async () => {
+    const owner = user('owner');
+    const child = await newChild(owner, await newAccount(owner));
+    await Promise.all(Array.from({ length: 260 }, (_, i) => grant(user(`m${i}`), child, 'MEMBER')));
+    expect((await remove(owner, child.id)).status).toBe(204);
+    expect((await db.scanAll()).filter((i) => i.accountId === child.id)).toEqual([]);
+  });
+
   it('answers 404 to a second DELETE and 409 NOT_A_CHILD for a parent or standalone', async () => {
     const owner = user('owner');
     const target = await newAccount(owner);
