@@ -28,3 +28,9 @@ export interface AccessibleAccount {
 
 export const accountType = (account: Pick<AccountRecord, 'parentId' | 'childCount'>): AccountType =>
   account.parentId ? 'CHILD' : account.childCount > 0 ? 'PARENT' : 'STANDALONE';
+
+/**
+ * Account ids are opaque URL-safe strings of at most 64 characters; anything else cannot name an
+ * account (and is answered like an unknown one).
+ */
+export const isAccountId = (value: string): boolean => /^[A-Za-z0-9_-]{1,64}$/.test(value);

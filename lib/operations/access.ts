@@ -1,8 +1,7 @@
-import type { AccessibleAccount } from '../domain/account';
+import { type AccessibleAccount, isAccountId } from '../domain/account';
 import { DomainError, notFound } from '../domain/errors';
 import { effectiveRole } from '../domain/roles';
 import type { Caller } from '../domain/user';
-import { isAccountId } from '../schemas/common';
 import { listAccessible } from '../store/accessible';
 import { loadAccessFacts } from '../store/accounts';
 import { getProfile } from '../store/users';

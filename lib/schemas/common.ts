@@ -22,7 +22,3 @@ export const DisplayName = Text.check(
  * id is simply unknown (404), so the caller learns nothing from its shape.
  */
 export const BodyAccountId = z.string().check(z.minLength(1, 'Must be a non-empty string'));
-
-/** Opaque URL-safe ids of at most 64 characters. */
-export const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-export const isAccountId = (value: string): boolean => ACCOUNT_ID.test(value);
