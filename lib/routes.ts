@@ -48,10 +48,6 @@ export const triggers = [
   },
 ] as const;
 
-/** Routes whose body is JSON (POST, PUT, PATCH): the edge enforces size, type and parse for these. */
-export const hasBody = (method: HttpMethod): boolean =>
-  method === 'POST' || method === 'PUT' || method === 'PATCH';
-
 /**
  * Matches a request the way API Gateway does: exact literal segments win over `{param}` ones
  * (so `/accounts/current` never reaches `/accounts/{customerId}`).

@@ -44,6 +44,3 @@ export const forbidden = (): DomainError =>
   new DomainError('FORBIDDEN', 'Your role on this account does not allow this');
 export const preconditionFailed = (): DomainError =>
   new DomainError('PRECONDITION_FAILED', 'The resource changed since the ETag in If-Match was issued');
-/** Contention that survived the retries inside the request. */
-export const busy = (): DomainError =>
-  new DomainError('SERVICE_UNAVAILABLE', 'The service is busy; retry shortly');

@@ -49,6 +49,3 @@ export const keys = {
   domain: (domain: string): Key => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (hash: string): Key => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' }),
 } as const;
-
-/** The account id of a membership's sort key. */
-export const accountIdOfMembershipSk = (sk: string): string => sk.slice(keys.membershipPrefix.length);
