@@ -12,8 +12,9 @@ import type { AccessibleAccount } from '../domain/account';
 import { DomainError, type ErrorDetail, forbidden, preconditionFailed } from '../domain/errors';
 import { atLeast } from '../domain/roles';
 import type { Caller } from '../domain/user';
+import { type ExpectedVersion, matchesVersion } from '../domain/versions';
 import { errorReply } from './errors';
-import { type IfMatch, matches, parseIfMatch } from './etag';
+import { parseIfMatch } from './etag';
 import { logger } from './logger';
 import { type Reply, toResult } from './response';
 import type { Target } from './targets';
@@ -50,7 +51,7 @@ export interface Input<S extends Spec> {
   body: Out<S['body']>;
   query: Out<S['query']>;
   target: S['account'] extends object ? AccessibleAccount : undefined;
-  ifMatch: IfMatch | undefined;
+  ifMatch: ExpectedVersion;
   idempotencyKey: string | undefined;
   requestId: string;
 }
@@ -107,7 +108,7 @@ function edge(spec: Spec): MiddlewareObj<Event, Result> {
       const caller = callerOf(event);
       const target = spec.account ? await resolveTarget(spec.account, caller, event, body) : undefined;
       const ifMatch = parseIfMatch(headers['if-match']);
-      if (target && spec.version && !matches(ifMatch, spec.version(target.account)))
+      if (target && spec.version && !matchesVersion(ifMatch, spec.version(target.account)))
         throw preconditionFailed();
       inputs.set(event, {
         caller,

@@ -3,11 +3,11 @@
  * resource does and never with the caller. If-Match is parsed once here; a malformed value (or a
  * weak tag, which strong comparison never matches) matches nothing.
  */
-export type IfMatch = { any: true } | { any: false; versions: number[] };
+import type { ExpectedVersion } from '../domain/versions';
 
 export const etag = (version: number): string => `"v${version}"`;
 
-export function parseIfMatch(header: string | undefined): IfMatch | undefined {
+export function parseIfMatch(header: string | undefined): ExpectedVersion {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return { any: true };
@@ -18,6 +18,3 @@ export function parseIfMatch(header: string | undefined): IfMatch | undefined {
   }
   return { any: false, versions };
 }
-
-export const matches = (ifMatch: IfMatch | undefined, version: number): boolean =>
-  !ifMatch || ifMatch.any || ifMatch.versions.includes(version);

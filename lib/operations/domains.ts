@@ -3,10 +3,8 @@ import { assertNotPublicMailbox, assertOwnsDomain } from '../domain/domains';
 import { notFound, preconditionFailed } from '../domain/errors';
 import { assertCanRemoveDomain } from '../domain/membership';
 import type { Caller } from '../domain/user';
+import type { ExpectedVersion } from '../domain/versions';
 import * as store from '../store/domains';
-
-/** If-Match as the edge parsed it: `*` matches any version, else the edge matched the target's. */
-export type IfMatchGiven = { any: boolean } | undefined;
 
 /**
  * PATCH /accounts/:id/domain, after the edge's 400 (shape, already normalised) / 404 / 403 / 412.
@@ -25,7 +23,7 @@ export async function setCustomerDomain(
   caller: Caller,
   target: AccessibleAccount,
   domain: string | null,
-  ifMatch: IfMatchGiven,
+  ifMatch: ExpectedVersion,
   now = new Date().toISOString(),
 ): Promise<AccessibleAccount> {
   const { account } = target;

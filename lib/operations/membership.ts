@@ -1,8 +1,8 @@
 import type { AccessibleAccount, AccountRecord } from '../domain/account';
 import { notFound, preconditionFailed } from '../domain/errors';
 import { assertCanSetAutoJoin } from '../domain/membership';
+import type { ExpectedVersion } from '../domain/versions';
 import { setAllowDomainAutoJoin } from '../store/membership-settings';
-import type { IfMatchGiven } from './domains';
 
 /**
  * PATCH /accounts/:id/membership, after the edge's 404 / 403 / 412: enabling auto-join needs a
@@ -12,7 +12,7 @@ import type { IfMatchGiven } from './domains';
 export async function setMembershipSettings(
   target: AccessibleAccount,
   input: { allowDomainAutoJoin: boolean },
-  ifMatch: IfMatchGiven,
+  ifMatch: ExpectedVersion,
   now = new Date().toISOString(),
 ): Promise<AccessibleAccount> {
   const allow = input.allowDomainAutoJoin;

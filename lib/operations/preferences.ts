@@ -1,5 +1,6 @@
 import { catalog, normalisePreferences, type Preference, type PreferenceSet } from '../domain/preferences';
 import type { Caller } from '../domain/user';
+import type { ExpectedVersion } from '../domain/versions';
 import * as store from '../store/preferences';
 
 /** The contract's preferences object, plus the version its ETag is made of. */
@@ -17,7 +18,7 @@ export async function getPreferences(caller: Caller): Promise<PreferencesState> 
 export async function replacePreferences(
   caller: Caller,
   entries: readonly Preference[],
-  expected: store.ExpectedVersion,
+  expected: ExpectedVersion,
   now = new Date().toISOString(),
 ): Promise<PreferencesState> {
   return {

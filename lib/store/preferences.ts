@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { preconditionFailed } from '../domain/errors';
 import { defaultPreferenceSet, type Preference, type PreferenceSet } from '../domain/preferences';
+import type { ExpectedVersion } from '../domain/versions';
 import { ddb, tableName } from './client';
 import { isConditionFailed } from './errors';
 import { keys } from './keys';
@@ -17,13 +18,6 @@ export async function getPreferences(sub: string): Promise<PreferenceSet> {
   );
   return Item ? toPreferenceSet(Item) : defaultPreferenceSet();
 }
-
-/**
- * What the write requires of the stored version (the parsed If-Match): `undefined` = nothing
- * (last write wins); `any` = any current representation, and the defaults are one (GET answers
- * them with an ETag), so `*` always matches; `versions` = one of these, where 0 is "never saved".
- */
-export type ExpectedVersion = { any: true } | { any: false; versions: readonly number[] } | undefined;
 
 /** DynamoDB's IN takes at most 100 operands. */
 const IN_LIMIT = 100;
@@ -72,6 +66,8 @@ export async function putPreferences(
 type Condition = { expression?: string; values?: Record<string, number> } | 'NEVER';
 
 /** If-Match as a condition on the stored item (`#version` is the item's version attribute). */
+// `*` matches any current representation, and the defaults are one (GET answers them with an
+// ETag), so it always matches; version 0 is "never saved".
 function conditionFor(expected: ExpectedVersion): Condition {
   if (!expected || expected.any) return {};
   const versions = [...new Set(expected.versions)];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { etag, matches, parseIfMatch } from '../../lib/http/etag';
+import { matchesVersion as matches } from '../../lib/domain/versions';
+import { etag, parseIfMatch } from '../../lib/http/etag';
 
 describe('If-Match', () => {
   it.each([
