@@ -1,14 +1,15 @@
 /**
  * The HTTP side every baseline shares, with no AWS SDK in it (so the floor of a route that touches
  * no table, health and the OpenAPI document, carries none): the contract's response envelope and
- * error body, the caller from the authorizer's claims, a hand-written JSON body check, ETags.
+ * error body, the caller from the authorizer's claims, a hand-written JSON body check; ETags and
+ * views come from the project's pure helpers.
  */
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer as Event,
   APIGatewayProxyStructuredResultV2 as Result,
 } from 'aws-lambda';
-import type { AccessibleAccount, AccountRecord } from '../../lib/domain/account';
-import { accountType } from '../../lib/domain/account';
+import { type ExpectedVersion, matchesVersion } from '../../lib/domain/versions';
+import { parseIfMatch } from '../../lib/http/etag';
 
 export type { Event, Result };
 
@@ -145,44 +146,13 @@ export function nonEmptyString(value: unknown, path: string): string {
   return value;
 }
 
-export const etag = (version: number): string => `"v${version}"`;
+/** The project's own ETag format, If-Match parsing and views: pure code, the work itself. */
+export { etag } from '../../lib/http/etag';
+export { accountView, membershipView } from '../../lib/http/views';
 
 /** If-Match: undefined (absent), any (`*`), or the versions it names. */
-export function ifMatchOf(event: Event): { any: boolean; versions: number[] } | undefined {
-  const header = event.headers?.['if-match'];
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return { any: true, versions: [] };
-  const versions = header
-    .split(',')
-    .map((part) => /^"v(\d{1,15})"$/.exec(part.trim()))
-    .flatMap((m) => (m ? [Number(m[1])] : []));
-  return { any: false, versions };
-}
+export const ifMatchOf = (event: Event): ExpectedVersion => parseIfMatch(event.headers?.['if-match']);
 
 export function checkIfMatch(event: Event, version: number): void {
-  const ifMatch = ifMatchOf(event);
-  if (ifMatch && !ifMatch.any && !ifMatch.versions.includes(version)) throw preconditionFailed();
-}
-
-export function accountView({ account, role }: AccessibleAccount) {
-  return {
-    id: account.id,
-    company: account.company,
-    name: account.name,
-    customerDomain: account.customerDomain,
-    parentId: account.parentId,
-    type: accountType(account),
-    role,
-    createdAt: account.createdAt,
-    updatedAt: account.updatedAt,
-  };
-}
-
-export function membershipView(account: AccountRecord) {
-  return {
-    customerId: account.id,
-    allowDomainAutoJoin: account.allowDomainAutoJoin,
-    customerDomain: account.customerDomain,
-    updatedAt: account.settingsUpdatedAt,
-  };
+  if (!matchesVersion(ifMatchOf(event), version)) throw preconditionFailed();
 }
